@@ -21,17 +21,48 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
+interface NativeBuffer {
+  from(text: string, encoding: "base64"): Uint8Array;
+}
+
+// Node's (and Workers' nodejs_compat) decoder is native and about four times faster; src/ may not
+// import node:buffer, so it is found on the global object where the runtime has one.
+const nativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
 /**
  * Decodes standard base64 the way Java's `Base64.getDecoder()` does (what Confluent REST Proxy
  * uses): padding optional, no whitespace, no URL-safe alphabet. Returns undefined when invalid.
  */
 export function decodeBase64(text: string): Uint8Array | undefined {
+  return nativeBuffer ? decodeBase64Native(text, nativeBuffer) : decodeBase64Portable(text);
+}
+
+function decodedLength(text: string): number | undefined {
   let end = text.length;
   if (end > 0 && text.charCodeAt(end - 1) === 61) end--;
   if (end > 0 && text.charCodeAt(end - 1) === 61) end--;
-  const padded = end !== text.length;
-  if (end % 4 === 1 || (padded && text.length % 4 !== 0)) return undefined;
-  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  if (end % 4 === 1 || (end !== text.length && text.length % 4 !== 0)) return undefined;
+  return Math.floor((end * 3) / 4);
+}
+
+/**
+ * Node's decoder skips characters outside the alphabet and accepts the URL-safe one, so it is
+ * held to Java's rules from outside: a skipped character shows as a shorter result.
+ */
+export function decodeBase64Native(text: string, buffer: NativeBuffer): Uint8Array | undefined {
+  const length = decodedLength(text);
+  if (length === undefined || text.includes("-") || text.includes("_")) return undefined;
+  const decoded = buffer.from(text, "base64");
+  if (decoded.length !== length) return undefined;
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+}
+
+/** The same rules in plain JavaScript, for runtimes without a native decoder. */
+export function decodeBase64Portable(text: string): Uint8Array | undefined {
+  const length = decodedLength(text);
+  if (length === undefined) return undefined;
+  const end = text.length - (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0);
+  const out = new Uint8Array(length);
   let bits = 0;
   let buffer = 0;
   let o = 0;

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64, encodeBase64 } from "../../../src/utils/base64.ts";
+import {
+  decodeBase64Native,
+  decodeBase64Portable,
+  encodeBase64,
+} from "../../../src/utils/base64.ts";
 
-describe("base64", () => {
+const decoders = [
+  ["portable", decodeBase64Portable],
+  ["native", (text: string) => decodeBase64Native(text, Buffer)],
+] as const;
+
+describe.each(decoders)("base64 (%s decoder)", (_name, decodeBase64) => {
   it("round-trips every length and byte value like Node's Buffer", () => {
     for (let length = 0; length < 70; length++) {
       const data = new Uint8Array(length).map((_, i) => (i * 37 + length * 11) & 0xff);
@@ -25,6 +34,8 @@ describe("base64", () => {
     ["wrong padding", "YQ="],
     ["padding in the middle", "YQ==YQ=="],
     ["non-ASCII", "a2V5é"],
+    ["an invalid character where it would round away", "YWJjZA!="],
+    ["padding after a full group", "YWJj===="],
   ])("rejects %s", (_case, text) => {
     expect(decodeBase64(text)).toBeUndefined();
   });
