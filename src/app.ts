@@ -1,10 +1,12 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { ErrorCode, ProxyError } from "./errors.ts";
 import { accessLog } from "./middleware/access-log.ts";
-import { errorResponse, handleError, handleNotFound } from "./middleware/error-handler.ts";
+import { limitBody } from "./middleware/body-limit.ts";
+import { handleError, handleNotFound } from "./middleware/error-handler.ts";
+import { registerV1ConsumerRoutes } from "./routes/confluent-v1/consumers.ts";
 import { registerMessagesRoute } from "./routes/confluent-v1/messages.ts";
+import { registerRecordsRoute } from "./routes/confluent-v2/consumer-records.ts";
+import { registerConsumerRoutes } from "./routes/confluent-v2/consumers.ts";
 import { registerMetadataRoutes } from "./routes/confluent-v2/metadata.ts";
 import { registerProduceRoutes } from "./routes/confluent-v2/produce.ts";
 import { registerV3TopicRoutes } from "./routes/confluent-v3/topics.ts";
@@ -18,33 +20,30 @@ import type { AppEnv, Deps } from "./types.ts";
  */
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { maxRequestBytes } = deps.config;
 
+  const consumers = {
+    backend: deps.backend,
+    store: deps.state,
+    options: deps.config.consumer,
+    now: Date.now,
+  };
   app.use(async function injectDeps(c, next) {
     c.set("deps", deps);
+    c.set("consumers", consumers);
     await next();
   });
   app.use(requestId());
   app.use(accessLog());
-  app.use(
-    bodyLimit({
-      maxSize: maxRequestBytes,
-      onError: (c) =>
-        errorResponse(
-          c,
-          new ProxyError(
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            `Request body is larger than MAX_REQUEST_BYTES (${maxRequestBytes} bytes).`,
-          ),
-        ),
-    }),
-  );
+  app.use(limitBody(deps.config.maxRequestBytes));
 
   const router = createRouter(app);
   registerHealthRoutes(router);
   registerMetadataRoutes(router);
   registerProduceRoutes(router);
   registerMessagesRoute(router);
+  registerConsumerRoutes(router);
+  registerRecordsRoute(router);
+  registerV1ConsumerRoutes(router);
   registerV3TopicRoutes(router);
   router.close();
 

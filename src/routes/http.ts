@@ -10,7 +10,8 @@ export function send(c: Context<AppEnv>, body: unknown, status: 200 | 201 = 200)
 
 /** The request body as JSON; undefined when the body is empty. Malformed JSON is a 400. */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
+  const getBody = c.req.method === "GET" ? c.env?.getRequestBody : undefined;
+  const text = getBody ? await getBody() : await c.req.text();
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);

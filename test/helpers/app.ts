@@ -3,6 +3,7 @@ import { createMemoryBackend, type MemoryBackendOptions } from "../../src/backen
 import type { KafkaBackend } from "../../src/backends/types.ts";
 import { type Config, parseConfig } from "../../src/config/index.ts";
 import { createJsonLogger } from "../../src/logger.ts";
+import { createMemoryStateStore } from "../../src/state/memory.ts";
 
 export const V2 = "application/vnd.kafka.v2+json";
 export const V2_BINARY = "application/vnd.kafka.binary.v2+json";
@@ -14,7 +15,7 @@ export interface TestApp {
   config: Config;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
-  /** `app.request` with JSON conveniences: `json` is sent as the body. */
+  /** `app.request` with JSON conveniences: `json` is sent as the body (also on GET). */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
@@ -30,7 +31,8 @@ export function testApp(
     ...backendOptions,
   });
   const logger = createJsonLogger("debug", (line) => logs.push(JSON.parse(line)));
-  const app = createApp({ backend, config, logger });
+  const state = createMemoryStateStore();
+  const app = createApp({ backend, state, config, logger });
   return {
     app,
     backend,
@@ -38,9 +40,13 @@ export function testApp(
     logs,
     request(path, init = {}) {
       const { json, ...rest } = init;
-      return Promise.resolve(
-        app.request(path, json === undefined ? rest : { ...rest, body: JSON.stringify(json) }),
-      );
+      if (json === undefined) return Promise.resolve(app.request(path, rest));
+      const body = JSON.stringify(json);
+      // A Fetch-API GET cannot carry a body: pass it the way the Node entry does.
+      if ((rest.method ?? "GET") === "GET") {
+        return Promise.resolve(app.request(path, rest, { getRequestBody: async () => body }));
+      }
+      return Promise.resolve(app.request(path, { ...rest, body }));
     },
   };
 }

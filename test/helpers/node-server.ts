@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { request } from "node:http";
 import { createInterface } from "node:readline";
 
 export interface RunningServer {
@@ -60,4 +61,32 @@ export function runNodeEntry(env: Record<string, string>): Promise<{ code: numbe
     stderr += chunk;
   });
   return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
+}
+
+/** One HTTP/1.1 request with any method and body (fetch() cannot send a GET body). */
+export function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, {
+      method,
+      headers: {
+        "Content-Type": "application/vnd.kafka.v2+json",
+        Accept: "application/vnd.kafka.v2+json",
+        "Content-Length": Buffer.byteLength(body),
+      },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }

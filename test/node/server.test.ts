@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base64, V2, V2_BINARY } from "../helpers/app.ts";
-import { type RunningServer, runNodeEntry, startNodeServer } from "../helpers/node-server.ts";
+import { type RunningServer, rawRequest, runNodeEntry, startNodeServer } from "../helpers/node-server.ts";
 
 describe("the Node entry (functions/node.ts) over real HTTP", () => {
   let server: RunningServer;
@@ -52,6 +52,38 @@ describe("the Node entry (functions/node.ts) over real HTTP", () => {
     });
     expect(bad.status).toBe(400);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("reads the body of GET .../offsets, which Confluent clients send", async () => {
+    const headers = { "Content-Type": V2, Accept: V2 };
+    const base = `${server.url}/consumers/node-group`;
+    await fetch(base, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "c", "auto.commit.enable": "false" }),
+    });
+    await fetch(`${base}/instances/c/assignments`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ partitions: [{ topic: "node-test", partition: 0 }] }),
+    });
+    await fetch(`${base}/instances/c/offsets`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ offsets: [{ topic: "node-test", partition: 0, offset: 41 }] }),
+    });
+    // fetch() refuses a GET body, so speak HTTP/1.1 directly like a Java or Python client would.
+    const body = JSON.stringify({ partitions: [{ topic: "node-test", partition: 0 }] });
+    const { status, text } = await rawRequest(
+      server.url,
+      "GET",
+      "/consumers/node-group/instances/c/offsets",
+      body,
+    );
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toEqual({
+      offsets: [{ topic: "node-test", partition: 0, offset: 42, metadata: "" }],
+    });
   });
 
   it("shuts down cleanly on SIGTERM", async () => {

@@ -3,6 +3,7 @@ import { createApp } from "../../src/app.ts";
 import type { KafkaBackend } from "../../src/backends/types.ts";
 import { parseConfig } from "../../src/config/index.ts";
 import { createJsonLogger } from "../../src/logger.ts";
+import { createMemoryStateStore } from "../../src/state/memory.ts";
 import { base64, testApp, V2_BINARY } from "../helpers/app.ts";
 
 describe("unknown paths and methods", () => {
@@ -87,6 +88,7 @@ describe("failures inside the backend", () => {
     const logs: Array<Record<string, unknown>> = [];
     const app = createApp({
       backend: broken,
+      state: createMemoryStateStore(),
       config: parseConfig({}),
       logger: createJsonLogger("debug", (line) => logs.push(JSON.parse(line))),
     });

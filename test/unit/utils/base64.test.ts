@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  decodeBase64Native,
-  decodeBase64Portable,
-  encodeBase64,
-} from "../../../src/utils/base64.ts";
+import { decodeBase64Native, decodeBase64Portable, encodeBase64 } from "../../../src/utils/base64.ts";
 
 const decoders = [
   ["portable", decodeBase64Portable],
