@@ -202,6 +202,42 @@ export function describeKafkaBackend(name: string, start: () => Promise<BackendU
       expect(partition.records.map((r) => text(r.value))).toEqual(["7", "8", "9"]);
     });
 
+    it("reads one partition at two offsets in one fetch, and nothing past the end", async () => {
+      const topic = await topicWith(2, "twice-fetch");
+      await backend.produce(
+        topic,
+        ["a", "b", "c"].map((v) => ({ key: null, value: bytes(v), partition: 0 })),
+      );
+      const fetched = await backend.fetch(
+        [
+          { topic, partition: 0, offset: 2 },
+          { topic, partition: 1, offset: 0 },
+        ],
+        { maxBytes: 1 << 20, maxWaitMs: 0 },
+      );
+      const byPartition = new Map(fetched.map((p) => [p.partition, p.records.map((r) => text(r.value))]));
+      expect(byPartition.get(0)).toEqual(["c"]);
+      expect(byPartition.get(1)).toEqual([]);
+      const [past] = await backend.fetch([{ topic, partition: 0, offset: 3 }], {
+        maxBytes: 1 << 20,
+        maxWaitMs: 0,
+      });
+      expect(past.records).toEqual([]);
+      expect(past.highWatermark).toBe(3);
+    });
+
+    it("keeps a header whose value is null", async () => {
+      const topic = await topicWith(1, "null-header");
+      await backend.produce(topic, [
+        { key: null, value: bytes("v"), headers: [{ key: "empty", value: null }] },
+      ]);
+      const [partition] = await backend.fetch([{ topic, partition: 0, offset: 0 }], {
+        maxBytes: 1 << 20,
+        maxWaitMs: 0,
+      });
+      expect(partition.records[0].headers).toEqual([{ key: "empty", value: null }]);
+    });
+
     it("respects maxBytes but always returns at least one record", async () => {
       const topic = await topicWith(1, "maxbytes");
       const big = new Uint8Array(4000).fill(7);

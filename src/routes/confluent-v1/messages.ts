@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FetchPosition, KafkaBackend, KafkaRecord } from "../../backends/types.ts";
 import { fromBytes } from "../../core/records.ts";
 import { ErrorCode, ProxyError, partitionNotFound, topicNotFound } from "../../errors.ts";
 import {
@@ -28,7 +29,22 @@ const MESSAGE_TYPES = [
 ] as const;
 
 const MAX_COUNT = 10_000;
-const MAX_BYTES = 64 * 1024 * 1024;
+/** Per fetch: enough for many small records without pulling megabytes to return a few. */
+const FETCH_BYTES = 1024 * 1024;
+
+/** Up to `count` records from a position, fetching more while the partition has them. */
+async function readUpTo(backend: KafkaBackend, start: FetchPosition, count: number): Promise<KafkaRecord[]> {
+  const out: KafkaRecord[] = [];
+  let offset = start.offset;
+  while (out.length < count) {
+    const [fetched] = await backend.fetch([{ ...start, offset }], { maxBytes: FETCH_BYTES, maxWaitMs: 0 });
+    const fresh = fetched.records.filter((r) => r.offset >= offset);
+    if (fresh.length === 0) break;
+    out.push(...fresh.slice(0, count - out.length));
+    offset = fresh[fresh.length - 1].offset + 1;
+  }
+  return out;
+}
 
 const offsetOrTimestamp = z
   .object({
@@ -71,14 +87,11 @@ export function registerMessagesRoute(router: Router): void {
       if (found.offset === null) return send(c, []);
       offset = found.offset;
     }
-    const [fetched] = await backend.fetch([{ topic, partition, offset }], {
-      maxBytes: MAX_BYTES,
-      maxWaitMs: 0,
-    });
+    const records = await readUpTo(backend, { topic, partition, offset }, query.count);
     const format = readFormat(c.var.responseType);
     return send(
       c,
-      fetched.records.slice(0, query.count).map((r) => ({
+      records.map((r) => ({
         key: fromBytes(format, r.key),
         value: fromBytes(format, r.value),
         partition: r.partition,

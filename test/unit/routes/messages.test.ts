@@ -92,3 +92,18 @@ describe("GET /topics/{topic}/partitions/{p}/messages (v1 legacy read)", () => {
     expect((await res.json()).error_code).toBe(40801);
   });
 });
+
+describe("legacy read of many records", () => {
+  it("returns count records even when they span several fetches", async () => {
+    const t = testApp();
+    const value = new Uint8Array(100 * 1024).fill(65);
+    await t.backend.produce(
+      "wide",
+      Array.from({ length: 25 }, () => ({ key: null, value })),
+    );
+    const body = await (await t.request("/topics/wide/partitions/0/messages?offset=2&count=20")).json();
+    expect(body.map((r: { offset: number }) => r.offset)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 2),
+    );
+  });
+});
