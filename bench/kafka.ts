@@ -22,14 +22,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import kafkajs from "kafkajs";
 import { createKafkajsBackend } from "../src/backends/kafkajs.ts";
 import type { ProduceRecord } from "../src/backends/types.ts";
+import { cpuSeconds, envList, envNumber, freePort, median } from "./lib.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -37,25 +36,6 @@ const VALUE_BYTES = 1024;
 const PARTITIONS = 3;
 const FETCH_MAX_BYTES = 1024 * 1024;
 const FETCH_COUNT = 1000;
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min)
-    throw new Error(`${name} must be a number >= ${min} (got ${raw})`);
-  return value;
-}
-
-function envList(name: string, fallback: number[]): number[] {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const values = raw.split(",").map((part) => Number(part.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${name} must be a comma-separated list of positive integers (got ${raw})`);
-  }
-  return values;
-}
 
 const SECONDS = envNumber("BENCH_SECONDS", 5, 1);
 const RUNS = Math.round(envNumber("BENCH_RUNS", 3, 1));
@@ -80,17 +60,6 @@ function kafkaScript(args: string[]): { code: number; stdout: string } {
   } catch (error) {
     return { code: (error as { status?: number }).status ?? 1, stdout: "" };
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const children = new Set<ChildProcess>();
@@ -151,17 +120,6 @@ async function stopProxy(proxy: Proxy): Promise<void> {
   await exited;
 }
 
-/** User + system CPU seconds of a process so far (Linux). */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
@@ -175,12 +133,6 @@ interface Measurement {
 }
 
 const recordsPerSecond = (m: Measurement) => m.records / m.seconds;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Runs `call` from `concurrency` loops for `seconds`; each call moves `perCall` records. */
 async function closedLoop(

@@ -19,11 +19,11 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon, { type Result } from "autocannon";
+import { cpuSeconds, envList, envNumber, freePort, median } from "./lib.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -35,25 +35,6 @@ const HEADERS = {
   "content-type": "application/vnd.kafka.binary.v2+json",
   accept: "application/vnd.kafka.v2+json",
 };
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min)
-    throw new Error(`${name} must be a number >= ${min} (got ${raw})`);
-  return value;
-}
-
-function envList(name: string, fallback: number[]): number[] {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const values = raw.split(",").map((part) => Number(part.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${name} must be a comma-separated list of positive integers (got ${raw})`);
-  }
-  return values;
-}
 
 const SECONDS = envNumber("BENCH_SECONDS", 5, 1);
 const RUNS = Math.round(envNumber("BENCH_RUNS", 3, 1));
@@ -90,17 +71,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     log(`\n${signal}: stopping the servers`);
     process.exit(signal === "SIGINT" ? 130 : 143);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
@@ -197,26 +167,6 @@ function assertAlive(server: Server): void {
 
 // ---------------------------------------------------------------------------------------------
 // /proc readings (Linux only; other systems report n/a)
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU seconds the process has used so far. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 14 (utime) and 15 (stime) of proc(5); this slice starts at field 3.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Peak resident set size (VmHWM) in MiB. */
 function peakRssMiB(pid: number): number | undefined {
@@ -385,12 +335,6 @@ interface CaseResult {
   proxy: Run[];
   baselinePeakRss: number | undefined;
   proxyPeakRss: number | undefined;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function spread(values: number[]): Spread {
