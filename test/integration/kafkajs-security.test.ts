@@ -6,20 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkajsBackend, type KafkajsBackendOptions } from "../../src/backends/kafkajs.ts";
 import type { KafkaBackend } from "../../src/backends/types.ts";
-import { ProxyError } from "../../src/errors.ts";
+import { rejection } from "../helpers/errors.ts";
 import { SECURE_USERS, type SecureBroker, startSecureBroker } from "./kafka-broker.ts";
 
 const bytes = (value: string) => new TextEncoder().encode(value);
 const text = (data: Uint8Array | null) => (data === null ? null : new TextDecoder().decode(data));
-
-async function rejection(promise: Promise<unknown>): Promise<ProxyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProxyError);
-  return error as ProxyError;
-}
 
 describe("kafka backend with SASL, ACLs and TLS", () => {
   let broker: SecureBroker;

@@ -2,8 +2,8 @@ import kafkajs from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createKafkajsBackend, type KafkajsBackendOptions } from "../../src/backends/kafkajs.ts";
 import type { KafkaBackend, ProduceResult } from "../../src/backends/types.ts";
-import { ProxyError } from "../../src/errors.ts";
 import { describeKafkaBackend } from "../contract/kafka-backend.ts";
+import { rejection } from "../helpers/errors.ts";
 
 const brokers = inject("kafkaBrokers").split(",");
 
@@ -17,15 +17,6 @@ const text = (data: Uint8Array | null) => (data === null ? null : new TextDecode
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 let counter = 0;
 const topicName = (label: string) => `kafka-${label}-${run}-${counter++}`;
-
-async function rejection(promise: Promise<unknown>): Promise<ProxyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProxyError);
-  return error as ProxyError;
-}
 
 function offsetsOf(results: ProduceResult[]) {
   return results.map((r) => (r.ok ? [r.partition, r.offset] : r.error.kind));
