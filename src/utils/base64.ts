@@ -2,32 +2,32 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
-/** Standard base64 (RFC 4648 §4) with padding. */
-export function encodeBase64(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += ALPHABET[n >>> 18] + ALPHABET[(n >>> 12) & 63] + ALPHABET[(n >>> 6) & 63] + ALPHABET[n & 63];
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += `${ALPHABET[n >>> 18]}${ALPHABET[(n >>> 12) & 63]}==`;
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += `${ALPHABET[n >>> 18]}${ALPHABET[(n >>> 12) & 63]}${ALPHABET[(n >>> 6) & 63]}=`;
-  }
-  return out;
-}
-
 interface NativeBuffer {
   from(text: string, encoding: "base64"): Uint8Array;
+  from(data: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: "base64"): string };
 }
 
 // Node's (and Workers' nodejs_compat) decoder is native and about four times faster; src/ may not
 // import node:buffer, so it is found on the global object where the runtime has one.
 const nativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
+/** Standard base64 (RFC 4648 §4) with padding. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return nativeBuffer ? encodeBase64Native(bytes, nativeBuffer) : encodeBase64Portable(bytes);
+}
+
+export function encodeBase64Native(bytes: Uint8Array, buffer: NativeBuffer): string {
+  return buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
+}
+
+/** btoa (every target runtime has it) over a binary string built in chunks. */
+export function encodeBase64Portable(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
 
 /**
  * Decodes standard base64 the way Java's `Base64.getDecoder()` does (what Confluent REST Proxy

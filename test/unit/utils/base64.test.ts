@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64Native, decodeBase64Portable, encodeBase64 } from "../../../src/utils/base64.ts";
+import {
+  decodeBase64Native,
+  decodeBase64Portable,
+  encodeBase64Native,
+  encodeBase64Portable,
+} from "../../../src/utils/base64.ts";
 
-const decoders = [
-  ["portable", decodeBase64Portable],
-  ["native", (text: string) => decodeBase64Native(text, Buffer)],
+const codecs = [
+  ["portable", decodeBase64Portable, encodeBase64Portable],
+  [
+    "native",
+    (text: string) => decodeBase64Native(text, Buffer),
+    (b: Uint8Array) => encodeBase64Native(b, Buffer),
+  ],
 ] as const;
 
-describe.each(decoders)("base64 (%s decoder)", (_name, decodeBase64) => {
+describe.each(codecs)("base64 (%s)", (_name, decodeBase64, encodeBase64) => {
   it("round-trips every length and byte value like Node's Buffer", () => {
     for (let length = 0; length < 70; length++) {
       const data = new Uint8Array(length).map((_, i) => (i * 37 + length * 11) & 0xff);
@@ -14,6 +23,16 @@ describe.each(decoders)("base64 (%s decoder)", (_name, decodeBase64) => {
       expect(text).toBe(Buffer.from(data).toString("base64"));
       expect(decodeBase64(text)).toEqual(data);
     }
+  });
+
+  it("encodes a value larger than one chunk of the portable encoder", () => {
+    const data = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
+    expect(encodeBase64(data)).toBe(Buffer.from(data).toString("base64"));
+  });
+
+  it("encodes a view into a larger buffer by its own bytes only", () => {
+    const whole = new Uint8Array([1, 2, 3, 4, 5, 6]);
+    expect(encodeBase64(whole.subarray(2, 5))).toBe(Buffer.from([3, 4, 5]).toString("base64"));
   });
 
   it("accepts missing padding, as Java's decoder does", () => {
