@@ -2,20 +2,18 @@
  * @module Node entry: `npm start`. Reads the environment once, builds the adapters and serves the
  * app until SIGINT/SIGTERM, then closes the server and the backend.
  */
-import { readFileSync } from "node:fs";
 import { type Http2Bindings, type HttpBindings, serve } from "@hono/node-server";
 import { createApp } from "../src/app.ts";
-import { createMemoryBackend } from "../src/backends/memory.ts";
-import type { KafkaBackend } from "../src/backends/types.ts";
-import { type Config, ConfigError, parseConfig } from "../src/config/index.ts";
+import { ConfigError } from "../src/config/index.ts";
+import { scheduleSinks } from "../src/core/sinks/schedule.ts";
 import { ErrorCode, ProxyError } from "../src/errors.ts";
-import { createJsonLogger, type Logger } from "../src/logger.ts";
-import { createMemoryStateStore } from "../src/state/memory.ts";
-import { createRedisStateStore } from "../src/state/redis.ts";
+import type { Deps } from "../src/types.ts";
+import { createNodeDeps, readNodeConfig } from "./node-runtime.ts";
 
-function loadConfig() {
+/** The adapters, or exit 1 naming every bad setting. */
+async function start(): Promise<Deps> {
   try {
-    return parseConfig(process.env);
+    return await createNodeDeps(readNodeConfig(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -23,48 +21,13 @@ function loadConfig() {
   }
 }
 
-/** The Kafka backend chosen by KAFKA_BACKEND; kafkajs is only loaded for a real cluster. */
-async function createBackend(config: Config, logger: Logger): Promise<KafkaBackend> {
-  if (config.kafkaBackend === "memory") {
-    return createMemoryBackend({
-      autoCreateTopics: config.autoCreateTopics,
-      defaultPartitions: config.defaultPartitions,
-    });
-  }
-  const { kafka } = config;
-  let ca: string | undefined;
-  if (kafka.tlsCaFile !== undefined) {
-    try {
-      ca = readFileSync(kafka.tlsCaFile, "utf8");
-    } catch (error) {
-      console.error(`KAFKA_TLS_CA_FILE cannot be read: ${(error as Error).message}`);
-      process.exit(1);
-    }
-  }
-  const { createKafkajsBackend } = await import("../src/backends/kafkajs.ts");
-  return createKafkajsBackend({
-    brokers: kafka.brokers,
-    clientId: kafka.clientId,
-    tls: kafka.tls ? { ca } : false,
-    sasl: kafka.sasl,
-    acks: kafka.acks,
-    compression: kafka.compression,
-    allowAutoTopicCreation: config.autoCreateTopics,
-    metadataTtlMs: kafka.metadataTtlMs,
-    requestTimeoutMs: kafka.requestTimeoutMs,
-    connectionTimeoutMs: kafka.connectionTimeoutMs,
-    logger,
-  });
-}
-
-const config = loadConfig();
-const logger = createJsonLogger(config.logLevel);
-const backend = await createBackend(config, logger);
-const state =
-  config.stateStore === "memory"
-    ? createMemoryStateStore()
-    : createRedisStateStore({ url: config.stateStore, keyPrefix: config.stateKeyPrefix });
-const app = createApp({ backend, state, config, logger });
+const deps = await start();
+const { backend, state, config, logger, sink } = deps;
+const app = createApp(deps);
+const sinkSchedule = scheduleSinks({ backend, state, config, sink }, config.sinksIntervalMs, (reports) => {
+  for (const report of reports.filter((r) => r.outcome === "failed"))
+    logger.warn("sink run failed", { ...report });
+});
 
 /** Reads a GET request's body straight from the socket (Fetch-API requests drop it), up to the limit. */
 function bodyReader(incoming: AsyncIterable<Buffer>): () => Promise<string> {
@@ -108,7 +71,10 @@ function shutdown(signal: string): void {
   stopping = true;
   logger.info("shutting down", { signal });
   server.close(() => {
-    Promise.allSettled([backend.close(), state.close()]).finally(() => process.exit(0));
+    sinkSchedule
+      .stop()
+      .then(() => Promise.allSettled([backend.close(), state.close()]))
+      .finally(() => process.exit(0));
   });
   // Keep-alive connections can hold close() open; do not wait for them forever.
   setTimeout(() => process.exit(0), 5000).unref();

@@ -1,8 +1,10 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { Principal } from "./auth/permissions.ts";
 import type { KafkaBackend } from "./backends/types.ts";
 import type { Config } from "./config/index.ts";
 import type { ConsumerContext } from "./core/consumers/context.ts";
 import type { Logger } from "./logger.ts";
+import type { Sink } from "./sinks/types.ts";
 import type { StateStore } from "./state/types.ts";
 
 /** Everything the app needs from the outside, built by an entry and handed to createApp. */
@@ -11,6 +13,8 @@ export interface Deps {
   state: StateStore;
   config: Config;
   logger: Logger;
+  /** Where sinks insert (ClickHouse over HTTP); needed once SINKS defines a sink. */
+  sink?: Sink;
 }
 
 /**
@@ -29,5 +33,7 @@ export type AppEnv = {
     consumers: ConsumerContext;
     /** The response media type chosen from the request's Accept header. */
     responseType: string;
+    /** Who sent the request; undefined when authentication is off or the route is public. */
+    principal: Principal | undefined;
   };
 };

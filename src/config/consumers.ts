@@ -7,8 +7,8 @@ export const consumersSection = section({
     STATE_STORE: z
       .string()
       .trim()
-      .refine((v) => v === "memory" || /^rediss?:\/\/[^\s]+$/.test(v), {
-        message: "STATE_STORE must be memory or a redis:// URL",
+      .refine((v) => ["memory", "kv", "durable-object"].includes(v) || /^rediss?:\/\/[^\s]+$/.test(v), {
+        message: "STATE_STORE must be memory, a redis:// URL, or on Workers kv or durable-object",
       })
       .default("memory"),
     STATE_KEY_PREFIX: z.string().default("kep:"),
@@ -24,7 +24,7 @@ export const consumersSection = section({
     CONSUMER_ASSIGNMENT_REFRESH_MS: integer("CONSUMER_ASSIGNMENT_REFRESH_MS", 100, 600_000).default(5000),
   },
   build: (e) => ({
-    /** "memory", or the redis:// URL of the shared store. */
+    /** "memory", the redis:// URL of the shared store, or on Workers "kv" or "durable-object". */
     stateStore: e.STATE_STORE,
     stateKeyPrefix: e.STATE_KEY_PREFIX,
     /** Origin used in consumer base_uri; undefined: each request's own origin. */

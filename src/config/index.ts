@@ -2,18 +2,37 @@ import { z } from "zod";
 import { consumersSection } from "./consumers.ts";
 import { kafkaSection } from "./kafka.ts";
 import type { Section } from "./section.ts";
+import { securitySection } from "./security.ts";
 import { serverSection } from "./server.ts";
+import { sinksSection } from "./sinks.ts";
+import { upstashSection } from "./upstash.ts";
+import { webhooksSection } from "./webhooks.ts";
 
 export type { KafkaConfig } from "./kafka.ts";
+export type { AuthConfig, CorsConfig, JwtConfig } from "./security.ts";
 export type { LogLevel } from "./server.ts";
+export type { UpstashConfig } from "./upstash.ts";
+export type { WebhookConfig } from "./webhooks.ts";
 
 /** Every area's settings. A new area adds its section file here and to Config below. */
-const SECTIONS = [serverSection, kafkaSection, consumersSection] as const;
+const SECTIONS = [
+  serverSection,
+  kafkaSection,
+  consumersSection,
+  webhooksSection,
+  upstashSection,
+  securitySection,
+  sinksSection,
+] as const;
 
 /** Settings of one proxy, built once by an entry from its environment and injected. */
 export type Config = ReturnType<typeof serverSection.build> &
+  ReturnType<typeof securitySection.build> &
   ReturnType<typeof kafkaSection.build> &
-  ReturnType<typeof consumersSection.build>;
+  ReturnType<typeof consumersSection.build> &
+  ReturnType<typeof upstashSection.build> &
+  ReturnType<typeof webhooksSection.build> &
+  ReturnType<typeof sinksSection.build>;
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -32,6 +51,11 @@ type AnySection = Section<z.ZodRawShape, object>;
  * count as unset. Throws ConfigError naming every bad setting with the value it got (secrets
  * redacted).
  */
+/** Every environment variable the proxy reads, in section order (the README documents each). */
+export function settingNames(): string[] {
+  return (SECTIONS as readonly AnySection[]).flatMap((s) => Object.keys(s.settings));
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const sections = SECTIONS as readonly AnySection[];
   const shape = Object.assign({}, ...sections.map((s) => s.settings)) as z.ZodRawShape;

@@ -18,7 +18,7 @@ const brokerList = (name: string) =>
       { message: `${name} must be a comma-separated list of host:port` },
     );
 
-const BACKENDS = ["memory", "kafka"] as const;
+const BACKENDS = ["memory", "kafka", "upstash"] as const;
 const SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"] as const;
 const ACKS = { all: -1, "-1": -1, "1": 1, "0": 0 } as const;
 

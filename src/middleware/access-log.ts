@@ -11,6 +11,7 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
+      principal: c.var.principal?.name,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
     });
   };

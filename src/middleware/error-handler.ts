@@ -25,19 +25,29 @@ function toProxyError(error: unknown): ProxyError {
   return new ProxyError(ErrorCode.INTERNAL, "Internal Server Error", { cause: error });
 }
 
-/** The one place thrown errors become HTTP responses. 5xx are logged with the request id. */
-export const handleError: ErrorHandler<AppEnv> = (error, c) => {
-  const proxyError = toProxyError(error);
-  if (proxyError.status >= 500) {
-    c.var.deps.logger.error("request failed", {
-      request_id: c.var.requestId,
-      method: c.req.method,
-      path: c.req.path,
-      error: proxyError.cause ?? proxyError,
-    });
-  }
-  return errorResponse(c, proxyError);
-};
+/**
+ * An error handler answering in a dialect's envelope: every thrown error becomes a ProxyError,
+ * and 5xx are logged with the request id.
+ */
+export function errorHandler(
+  envelope: (c: Context<AppEnv>, error: ProxyError) => Response,
+): ErrorHandler<AppEnv> {
+  return function handleError(error, c) {
+    const proxyError = toProxyError(error);
+    if (proxyError.status >= 500) {
+      c.var.deps.logger.error("request failed", {
+        request_id: c.var.requestId,
+        method: c.req.method,
+        path: c.req.path,
+        error: proxyError.cause ?? proxyError,
+      });
+    }
+    return envelope(c, proxyError);
+  };
+}
+
+/** The one place thrown errors become Confluent-envelope responses. */
+export const handleError = errorHandler(errorResponse);
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
   errorResponse(c, new ProxyError(ErrorCode.NOT_FOUND, "HTTP 404 Not Found"));

@@ -52,6 +52,11 @@ const part = (text: string) => encodeURIComponent(text);
  * instance name can never make one group's prefix match another group's keys.
  */
 export const stateKeys = {
+  /** Every consumer instance of every group (the Upstash dialect's GET /consumers). */
+  allConsumersPrefix: () => "consumer:",
   consumerGroupPrefix: (group: string) => `consumer:${part(group)}:`,
   consumer: (group: string, instance: string) => `consumer:${part(group)}:${part(instance)}`,
+  /** Requests a principal made in one rate-limit window (a window's start, in ms). */
+  rateLimit: (principal: string, windowStart: number) => `ratelimit:${part(principal)}:${windowStart}`,
+  webhookDelivery: (webhook: string, deliveryId: string) => `webhook:${part(webhook)}:${part(deliveryId)}`,
 };

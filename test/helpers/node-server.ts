@@ -10,6 +10,12 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Servers started by this test process; none may outlive it, even when a test times out. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /**
  * Starts `node functions/node.ts` on an ephemeral port and resolves once it logs "listening".
  * Rejects with its stderr if it exits first.
@@ -19,6 +25,8 @@ export function startNodeServer(env: Record<string, string> = {}): Promise<Runni
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   const lines: Array<Record<string, unknown>> = [];
   let stderr = "";
   child.stderr?.on("data", (chunk) => {

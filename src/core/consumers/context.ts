@@ -18,4 +18,9 @@ export interface ConsumerContext {
   store: StateStore;
   options: ConsumerOptions;
   now(): number;
+  /**
+   * Who is asking, when authentication is on: instances remember who created them and answer
+   * no one else (40403, so their existence is not revealed).
+   */
+  principal?: string;
 }

@@ -36,6 +36,7 @@ export async function createConsumer(
     positions: {},
     committed: {},
     lastSeen: now,
+    owner: ctx.principal,
   };
   if (!(await saveInstance(ctx, instance, null))) {
     throw new ProxyError(

@@ -39,6 +39,8 @@ export interface ConsumerInstance {
   lastSeen: number;
   /** The topic a v1 topic read subscribed the instance to. */
   v1Topic?: string;
+  /** The principal that created the instance; absent when authentication was off. */
+  owner?: string;
 }
 
 export function partitionKey({ topic, partition }: TopicPartition): string {

@@ -30,7 +30,7 @@ export async function loadInstance(
   name: string,
 ): Promise<LoadedInstance> {
   const loaded = await findInstance(ctx, group, name);
-  if (!loaded) throw instanceNotFound();
+  if (!loaded || loaded.instance.owner !== ctx.principal) throw instanceNotFound();
   return loaded;
 }
 

@@ -46,7 +46,7 @@ async function readUpTo(backend: KafkaBackend, start: FetchPosition, count: numb
   return out;
 }
 
-const offsetOrTimestamp = z
+export const offsetOrTimestamp = z
   .object({
     offset: z.string().regex(/^\d+$/, "must be a non-negative integer").transform(Number).optional(),
     timestamp: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).optional(),

@@ -13,6 +13,7 @@ import {
   unsubscribe,
 } from "../../core/consumers/lifecycle.ts";
 import { ErrorCode, ProxyError } from "../../errors.ts";
+import { authorize, authorizeAllTopics } from "../../middleware/auth.ts";
 import { accepts, JSON_TYPE, KAFKA_RESPONSE_TYPES, parseKafkaMediaType } from "../../middleware/negotiate.ts";
 import type { AppEnv } from "../../types.ts";
 import { type Router, readJson, send, validate } from "../http.ts";
@@ -88,6 +89,8 @@ export function registerConsumerRoutes(router: Router): void {
   router.post(`${INSTANCE_PATH}/subscription`, negotiated, async (c) => {
     const { group, name } = instanceOf(c);
     const body = await requiredBody(c, subscriptionBody);
+    if (body.topics) authorize(c, "consume", body.topics);
+    else authorizeAllTopics(c, "consume");
     await subscribe(
       c.var.consumers,
       group,
@@ -111,6 +114,7 @@ export function registerConsumerRoutes(router: Router): void {
   router.post(`${INSTANCE_PATH}/assignments`, negotiated, async (c) => {
     const { group, name } = instanceOf(c);
     const body = await requiredBody(c, partitionsBody);
+    authorize(c, "consume", new Set(body.partitions.map((p) => p.topic)));
     await assign(c.var.consumers, group, name, body.partitions);
     return noContent(c);
   });
@@ -143,6 +147,7 @@ export function registerConsumerRoutes(router: Router): void {
   router.post(`${INSTANCE_PATH}/offsets`, negotiated, async (c) => {
     const { group, name } = instanceOf(c);
     const body = await consumerBody(c, commitBody);
+    authorize(c, "consume", body?.offsets.map((o) => o.topic) ?? []);
     await commit(c.var.consumers, group, name, body?.offsets);
     return send(c, []);
   });
@@ -150,6 +155,7 @@ export function registerConsumerRoutes(router: Router): void {
   router.get(`${INSTANCE_PATH}/offsets`, negotiated, async (c) => {
     const { group, name } = instanceOf(c);
     const body = await consumerBody(c, partitionsBody);
+    authorize(c, "consume", body?.partitions.map((p) => p.topic) ?? []);
     const offsets = await committed(c.var.consumers, group, name, body?.partitions);
     return send(c, {
       offsets: offsets.map(({ topic, partition, offset, metadata }) => ({

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { PartitionMetadata, TopicMetadata } from "../../backends/types.ts";
 import { partitionNotFound, topicNotFound } from "../../errors.ts";
+import { visibleTopics } from "../../middleware/auth.ts";
 import { accepts, KAFKA_RESPONSE_TYPES } from "../../middleware/negotiate.ts";
 import type { AppEnv } from "../../types.ts";
 import { partitionParam, type Router, send } from "../http.ts";
@@ -35,7 +36,10 @@ export function registerMetadataRoutes(router: Router): void {
   router.get("/", negotiated, (c) => send(c, {}));
   router.post("/", negotiated, (c) => send(c, {}));
 
-  router.get("/topics", negotiated, async (c) => send(c, await c.var.deps.backend.listTopics()));
+  router.get("/topics", negotiated, async (c) => {
+    const topics = await c.var.deps.backend.listTopics();
+    return send(c, visibleTopics(c, topics));
+  });
 
   router.get("/topics/:topic", negotiated, async (c) => {
     const topic = await topicOf(c);

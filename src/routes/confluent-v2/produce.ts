@@ -4,10 +4,11 @@ import type { ProduceResult, RecordError } from "../../backends/types.ts";
 import { produceRecords } from "../../core/produce.ts";
 import { ErrorCode } from "../../errors.ts";
 import { accepts, KAFKA_RESPONSE_TYPES, produceFormat } from "../../middleware/negotiate.ts";
+import { limitRecords } from "../../middleware/record-limit.ts";
 import type { AppEnv } from "../../types.ts";
 import { partitionParam, type Router, readJson, validate } from "../http.ts";
 
-const produceRequest = z.strictObject({
+export const produceRequest = z.strictObject({
   records: z
     .array(
       z.strictObject({
@@ -56,6 +57,7 @@ function statusOf(offsets: Array<{ error_code: number | null }>): 200 | 401 | 40
 async function produce(c: Context<AppEnv>, partition?: number): Promise<Response> {
   const format = produceFormat(c.req.header("content-type"));
   const body = validate(produceRequest, (await readJson(c)) ?? {});
+  limitRecords(c, body.records.length);
   const results = await produceRecords(c.var.deps.backend, {
     topic: c.req.param("topic") ?? "",
     format,

@@ -2,11 +2,12 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { ClusterMetadata, TopicMetadata } from "../../backends/types.ts";
 import { ErrorCode, ProxyError, topicNotFound } from "../../errors.ts";
+import { authorize, visibleTopics } from "../../middleware/auth.ts";
 import { accepts, JSON_TYPE, requireContentType } from "../../middleware/negotiate.ts";
 import type { AppEnv } from "../../types.ts";
 import { type Router, readJson, send, validate } from "../http.ts";
 
-const createTopicRequest = z.strictObject({
+export const createTopicRequest = z.strictObject({
   topic_name: z.string({ message: "topic_name is required" }),
   partitions_count: z.number().int().optional(),
   replication_factor: z.number().int().optional(),
@@ -86,7 +87,9 @@ export function registerV3TopicRoutes(router: Router): void {
     const { clusterId } = await clusterOf(c);
     const { backend } = c.var.deps;
     const base = baseUrl(c);
-    const topics = await Promise.all((await backend.listTopics()).map((name) => backend.describeTopic(name)));
+    const topics = await Promise.all(
+      visibleTopics(c, await backend.listTopics()).map((name) => backend.describeTopic(name)),
+    );
     return send(c, {
       kind: "KafkaTopicList",
       metadata: { self: `${base}/v3/clusters/${clusterId}/topics`, next: null },
@@ -105,6 +108,7 @@ export function registerV3TopicRoutes(router: Router): void {
       );
     }
     const request = validate(createTopicRequest, body);
+    authorize(c, "admin", [request.topic_name]);
     const configs = Object.fromEntries(
       (request.configs ?? []).flatMap(({ name, value }) => (value === null ? [] : [[name, value]])),
     );

@@ -32,6 +32,16 @@ describe("parseConfig", () => {
         assignmentRefreshMs: 5000,
       },
       logLevel: "info",
+      webhooks: [],
+      upstash: { pathPrefix: "/upstash", auth: undefined, backend: undefined },
+      auth: undefined,
+      cors: { origins: [], credentials: false },
+      rateLimitPerMinute: 0,
+      maxRecordsPerRequest: 10_000,
+      sinks: [],
+      sinksIntervalMs: 0,
+      sinkInsertTimeoutMs: 30_000,
+      sinkLeaseMs: 120_000,
     });
   });
 
@@ -67,7 +77,7 @@ describe("parseConfig", () => {
     expect(problems).toContain('PORT must be a whole number (got "http")');
     expect(problems).toContain('AUTO_CREATE_TOPICS must be true or false (got "maybe")');
     expect(problems).toContain('DEFAULT_PARTITIONS must be at least 1 (got "0")');
-    expect(problems).toContain('KAFKA_BACKEND must be one of: memory, kafka (got "x")');
+    expect(problems).toContain('KAFKA_BACKEND must be one of: memory, kafka, upstash (got "x")');
   });
 
   it("rejects a port out of range", () => {
