@@ -1,5 +1,5 @@
 import kafkajs from "kafkajs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createKafkajsBackend, type KafkajsBackendOptions } from "../../src/backends/kafkajs.ts";
 import type { KafkaBackend, ProduceResult } from "../../src/backends/types.ts";
 import { describeKafkaBackend } from "../contract/kafka-backend.ts";
@@ -174,16 +174,24 @@ describe("kafka backend against a real broker", () => {
     } finally {
       await producer.disconnect();
     }
-    const [all] = await backend.fetch([{ topic, partition: 0, offset: 0 }], {
-      maxBytes: 1 << 20,
-      maxWaitMs: 0,
-    });
-    expect(all.records.map((r) => text(r.value))).toEqual([
-      "plain-0",
-      "committed-1",
-      "committed-2",
-      "plain-1",
-    ]);
+    // The coordinator writes the COMMIT marker after commit() returns; until then a read-committed
+    // fetch stops at the last stable offset. Wait (bounded) for the partition to become stable.
+    const all = await vi.waitFor(
+      async () => {
+        const [fetched] = await backend.fetch([{ topic, partition: 0, offset: 0 }], {
+          maxBytes: 1 << 20,
+          maxWaitMs: 0,
+        });
+        expect(fetched.records.map((r) => text(r.value))).toEqual([
+          "plain-0",
+          "committed-1",
+          "committed-2",
+          "plain-1",
+        ]);
+        return fetched;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     // Offsets 1-2 aborted, 3 the ABORT marker, 4-5 committed; the COMMIT marker is written by the
     // transaction coordinator after commit() returns, so it lands just before or after plain-1.
     const offsets = all.records.map((r) => r.offset);
