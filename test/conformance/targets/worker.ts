@@ -1,6 +1,6 @@
-import { request } from "node:http";
 import { startWranglerDev } from "../../workers/wrangler-dev.ts";
-import type { ConformanceResponse, TargetFactory } from "../target.ts";
+import type { TargetFactory } from "../target.ts";
+import { requestOverHttp } from "./over-http.ts";
 
 /**
  * The Worker under workerd: `wrangler dev` with wrangler.toml (embedded log, consumer state in the
@@ -12,31 +12,7 @@ export const workerTarget: TargetFactory = {
     const worker = await startWranglerDev({ LOG_LEVEL: "warn" });
     return {
       origin: worker.url,
-      // node:http rather than fetch(), which refuses a GET body.
-      request: (method, path, init = {}) =>
-        new Promise<ConformanceResponse>((resolve, reject) => {
-          const body = init.body ?? "";
-          const req = request(`${worker.url}${path}`, {
-            method,
-            headers: {
-              ...init.headers,
-              ...(body === "" ? {} : { "Content-Length": Buffer.byteLength(body) }),
-            },
-          });
-          req.on("response", (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("end", () => {
-              const headers: Record<string, string> = {};
-              for (const [name, value] of Object.entries(res.headers)) {
-                if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-              }
-              resolve({ status: res.statusCode ?? 0, headers, bodyText: Buffer.concat(chunks).toString() });
-            });
-          });
-          req.on("error", reject);
-          req.end(body);
-        }),
+      request: (method, path, init) => requestOverHttp(worker.url, method, path, init),
       stop: () => worker.stop(),
     };
   },
