@@ -54,7 +54,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       }),
     );
   }
-  app.use(limitBody(deps.config.maxRequestBytes));
+  app.use(limitBody(deps.config.maxRequestBytes, deps.config.upstash.pathPrefix));
 
   const router = createRouter(app);
   registerHealthRoutes(router);

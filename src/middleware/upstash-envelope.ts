@@ -3,8 +3,9 @@ import type { ProxyError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
 
 /**
- * A refusal by app-wide middleware (authentication, rate limit) of a request to the Upstash
- * dialect, in that dialect's envelope `{"error","status"}`: its client reads no other.
+ * The Upstash dialect's envelope `{"error","status"}`, for its routes and for refusals by app-wide
+ * middleware (authentication, rate limit, body limit) of requests to it. Always JSON: its client
+ * parses every response and retries (five times, over 15.5 s) anything it cannot parse.
  */
 export function upstashRefusal(c: Context<AppEnv>, error: ProxyError): Response {
   return c.json({ error: error.message, status: error.status }, error.status as 401);

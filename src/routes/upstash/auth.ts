@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { UpstashConfig } from "../../config/index.ts";
 import { ErrorCode, ProxyError } from "../../errors.ts";
+import { upstashRefusal } from "../../middleware/upstash-envelope.ts";
 import type { AppEnv } from "../../types.ts";
 import { decodeBase64 } from "../../utils/base64.ts";
-import { upstashError } from "./errors.ts";
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -55,7 +55,7 @@ export function upstashAuth(auth: UpstashConfig["auth"]): MiddlewareHandler<AppE
         (await sameSecret(given, latin1(expected))));
     if (accepted) return next();
     c.header("WWW-Authenticate", 'Basic realm="kafka-edge-proxy", charset="UTF-8"');
-    return upstashError(
+    return upstashRefusal(
       c,
       new ProxyError(ErrorCode.UNAUTHORIZED, "Unauthorized: wrong or missing username and password."),
     );

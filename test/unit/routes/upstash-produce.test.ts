@@ -8,6 +8,17 @@ const post = (body: unknown, headers: Record<string, string> = {}) => ({
 });
 
 describe("Upstash dialect: produce", () => {
+  it("answers a body over MAX_REQUEST_BYTES with 413 in the Upstash envelope, writing nothing", async () => {
+    const t = testApp({ MAX_REQUEST_BYTES: "2048" });
+    const res = await t.app.request("/upstash/produce", post({ topic: "big", value: "x".repeat(4096) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error: "Request body is larger than MAX_REQUEST_BYTES (2048 bytes).",
+      status: 413,
+    });
+    expect(await t.backend.describeTopic("big")).toBeUndefined();
+  });
+
   it("answers a single message with a one-element metadata array, as the client expects", async () => {
     const t = testApp();
     const res = await t.app.request("/upstash/produce", post({ topic: "greetings", value: "hello" }));
