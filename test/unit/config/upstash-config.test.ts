@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../../src/config/index.ts";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { parseConfig } from "../../../src/config/index.ts";
+import { configProblems } from "../../helpers/config.ts";
 
 describe("parseConfig: Upstash settings", () => {
   it("serves the dialect at /upstash, open, and has no upstash backend by default", () => {
@@ -40,16 +31,16 @@ describe("parseConfig: Upstash settings", () => {
   });
 
   it("requires the endpoint for KAFKA_BACKEND=upstash and both credentials together", () => {
-    expect(problemsOf({ KAFKA_BACKEND: "upstash" })).toEqual([
+    expect(configProblems({ KAFKA_BACKEND: "upstash" })).toEqual([
       expect.stringMatching(/^UPSTASH_KAFKA_REST_URL is required when KAFKA_BACKEND=upstash/),
     ]);
-    expect(problemsOf({ UPSTASH_USERNAME: "user" })).toEqual([
+    expect(configProblems({ UPSTASH_USERNAME: "user" })).toEqual([
       expect.stringMatching(/UPSTASH_USERNAME and UPSTASH_PASSWORD must be set together/),
     ]);
   });
 
   it("names a bad prefix, URL or retry count", () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       UPSTASH_PATH_PREFIX: "upstash/",
       UPSTASH_KAFKA_REST_URL: "ftp://x",
       UPSTASH_KAFKA_REST_RETRIES: "99",

@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../../src/config/index.ts";
+import { parseConfig } from "../../../src/config/index.ts";
 import { withSinksFile } from "../../../src/config/sinks.ts";
 import { parseSinkDefinitions } from "../../../src/core/sinks/definition.ts";
+import { configProblems } from "../../helpers/config.ts";
 
 const minimal = {
   name: "events",
   topics: ["events"],
   clickhouse: { url: "http://ch:8123", table: "events" },
 };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("sink definitions", () => {
   it("fills the defaults: group sink-{name}, json, batch limits, no skipping, polled", () => {
@@ -88,9 +79,9 @@ describe("SINKS, SINKS_FILE and the sink settings", () => {
   });
 
   it("reports bad JSON and bad definitions without echoing SINKS (it holds passwords)", () => {
-    expect(problems({ SINKS: "[{" })[0]).toMatch(/^SINKS is not valid JSON: .* \(got \[redacted\]\)$/);
+    expect(configProblems({ SINKS: "[{" })[0]).toMatch(/^SINKS is not valid JSON: .* \(got \[redacted\]\)$/);
     expect(
-      problems({ SINKS: JSON.stringify([{ ...minimal, clickhouse: { password: "hunter2" } }]) }),
+      configProblems({ SINKS: JSON.stringify([{ ...minimal, clickhouse: { password: "hunter2" } }]) }),
     ).toEqual([
       "SINKS[0].clickhouse.url: clickhouse.url must be an http(s) URL (got [redacted])",
       "SINKS[0].clickhouse.table: Invalid input: expected string, received undefined (got [redacted])",
@@ -98,10 +89,10 @@ describe("SINKS, SINKS_FILE and the sink settings", () => {
   });
 
   it("says SINKS_FILE needs an entry that reads files, and refuses it together with SINKS", () => {
-    expect(problems({ SINKS_FILE: "/etc/sinks.json" })).toEqual([
+    expect(configProblems({ SINKS_FILE: "/etc/sinks.json" })).toEqual([
       "SINKS_FILE cannot be read on this runtime (it has no file system): put the JSON in SINKS",
     ]);
-    expect(problems({ SINKS_FILE: "/etc/sinks.json", SINKS: "[]" })).toEqual([
+    expect(configProblems({ SINKS_FILE: "/etc/sinks.json", SINKS: "[]" })).toEqual([
       "Set SINKS or SINKS_FILE, not both",
     ]);
   });
@@ -116,7 +107,7 @@ describe("SINKS, SINKS_FILE and the sink settings", () => {
   });
 
   it("keeps the lease longer than a run can take", () => {
-    expect(problems({ SINK_LEASE_MS: "60000", SINK_INSERT_TIMEOUT_MS: "30000" })).toEqual([
+    expect(configProblems({ SINK_LEASE_MS: "60000", SINK_INSERT_TIMEOUT_MS: "30000" })).toEqual([
       "SINK_LEASE_MS (60000) must be at least SINK_INSERT_TIMEOUT_MS + 60000 (90000)",
     ]);
   });

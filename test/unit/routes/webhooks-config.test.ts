@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../../src/config/index.ts";
+import { parseConfig } from "../../../src/config/index.ts";
 import { parseJsonPath } from "../../../src/config/webhooks.ts";
+import { configProblems } from "../../helpers/config.ts";
 
 function problemsOf(webhooks: unknown): string[] {
-  try {
-    parseConfig({ WEBHOOKS: typeof webhooks === "string" ? webhooks : JSON.stringify(webhooks) });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+  return configProblems({ WEBHOOKS: typeof webhooks === "string" ? webhooks : JSON.stringify(webhooks) });
 }
 
 describe("WEBHOOKS", () => {
