@@ -4,8 +4,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
+
+export { freePort } from "../test/helpers/ports.ts";
 
 /** A numeric setting from the environment, at least `min`; `fallback` when unset. */
 export function envNumber(name: string, fallback: number, min: number): number {
@@ -26,18 +27,6 @@ export function envList(name: string, fallback: number[]): number[] {
     throw new Error(`${name} must be a comma-separated list of positive integers (got ${raw})`);
   }
   return values;
-}
-
-/** A port nothing listens on right now, on `host`. */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const CLOCK_TICKS = (() => {

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./ports.ts";
 
 /**
  * The ClickHouse the sink tests use: CLICKHOUSE_URL when given, else the private clickhouse-server
@@ -38,16 +38,6 @@ export async function insertsInto(url: string, table: string): Promise<number> {
     `SELECT count() AS n FROM system.query_log WHERE type = 2 AND query LIKE 'INSERT INTO ${table} %'`,
   );
   return Number(row.n);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 export interface PrivateClickHouse {

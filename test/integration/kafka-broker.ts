@@ -6,9 +6,10 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../helpers/ports.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SCRIPT = join(ROOT, "scripts/kafka.sh");
@@ -53,18 +54,6 @@ async function mustRun(args: string[], env: Record<string, string> = {}): Promis
     throw new Error(`scripts/kafka.sh ${args.join(" ")} failed (${result.code}):\n${result.stderr}`);
   }
   return result.stdout.trim();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
 }
 
 export interface PrivateBroker {
