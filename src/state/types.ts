@@ -59,4 +59,8 @@ export const stateKeys = {
   /** Requests a principal made in one rate-limit window (a window's start, in ms). */
   rateLimit: (principal: string, windowStart: number) => `ratelimit:${part(principal)}:${windowStart}`,
   webhookDelivery: (webhook: string, deliveryId: string) => `webhook:${part(webhook)}:${part(deliveryId)}`,
+  /** The lease one run of a sink holds, the batch it is inserting, and its stats. */
+  sinkLease: (sink: string) => `sink:${part(sink)}:lease`,
+  sinkPending: (sink: string) => `sink:${part(sink)}:pending`,
+  sinkStats: (sink: string) => `sink:${part(sink)}:stats`,
 };

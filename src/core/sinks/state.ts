@@ -1,13 +1,4 @@
-import type { StateStore } from "../../state/types.ts";
-
-const part = (text: string) => encodeURIComponent(text);
-
-/** The sink keys in the StateStore (next to the consumer keys of state/types.ts). */
-export const sinkKeys = {
-  lease: (sink: string) => `sink:${part(sink)}:lease`,
-  pending: (sink: string) => `sink:${part(sink)}:pending`,
-  stats: (sink: string) => `sink:${part(sink)}:stats`,
-};
+import { type StateStore, stateKeys } from "../../state/types.ts";
 
 /** An offset range of one partition, both ends included. */
 export interface OffsetRange {
@@ -44,7 +35,7 @@ export async function acquireLease(
   owner: string,
   ttlMs: number,
 ): Promise<Lease | undefined> {
-  const key = sinkKeys.lease(sink);
+  const key = stateKeys.sinkLease(sink);
   const current = await store.get(key);
   if (current && current.value !== RELEASED) return undefined;
   const taken = await store.compareAndSet(key, current?.version ?? null, JSON.stringify({ owner }), {
@@ -71,14 +62,14 @@ export async function releaseLease(store: StateStore, lease: Lease): Promise<voi
 }
 
 export async function readPending(store: StateStore, sink: string): Promise<PendingBatch | undefined> {
-  const stored = await store.get(sinkKeys.pending(sink));
+  const stored = await store.get(stateKeys.sinkPending(sink));
   return stored && (JSON.parse(stored.value) as PendingBatch);
 }
 
 export async function writePending(store: StateStore, sink: string, batch: PendingBatch): Promise<void> {
-  await store.put(sinkKeys.pending(sink), JSON.stringify(batch));
+  await store.put(stateKeys.sinkPending(sink), JSON.stringify(batch));
 }
 
 export async function clearPending(store: StateStore, sink: string): Promise<void> {
-  await store.delete(sinkKeys.pending(sink));
+  await store.delete(stateKeys.sinkPending(sink));
 }

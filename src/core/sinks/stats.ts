@@ -1,7 +1,7 @@
 import { ProxyError } from "../../errors.ts";
 import { SinkError } from "../../sinks/types.ts";
-import type { StateStore } from "../../state/types.ts";
-import { type OffsetRange, sinkKeys } from "./state.ts";
+import { type StateStore, stateKeys } from "../../state/types.ts";
+import type { OffsetRange } from "./state.ts";
 
 export interface RunError {
   message: string;
@@ -78,7 +78,7 @@ export function emptyStats(): SinkStats {
 }
 
 export async function readStats(store: StateStore, sink: string): Promise<SinkStats> {
-  const stored = await store.get(sinkKeys.stats(sink));
+  const stored = await store.get(stateKeys.sinkStats(sink));
   return stored ? { ...emptyStats(), ...(JSON.parse(stored.value) as SinkStats) } : emptyStats();
 }
 
@@ -108,7 +108,7 @@ function apply(stats: SinkStats, report: RunReport): SinkStats {
 
 /** Adds a run's report to the totals (compare-and-set, so concurrent Lambda events all count). */
 export async function recordRun(store: StateStore, report: RunReport): Promise<SinkStats> {
-  const key = sinkKeys.stats(report.sink);
+  const key = stateKeys.sinkStats(report.sink);
   for (let attempt = 0; attempt < 20; attempt++) {
     const stored = await store.get(key);
     const current = stored ? { ...emptyStats(), ...(JSON.parse(stored.value) as SinkStats) } : emptyStats();
